@@ -56,7 +56,7 @@ def test_incremental_re_runs_analyse_only_changed_texts(
     # new calibration re-analyses everything.
     first = analyze_workspace(workspace.db, calibrate=False)
     assert (first.analyzed, first.unchanged) == (24, 0)
-    assert first.model.startswith("real-sentiment-e5-v12;")
+    assert first.model.startswith("real-sentiment-e5-v13;")
     again = analyze_workspace(workspace.db, calibrate=False)
     assert (again.analyzed, again.unchanged) == (0, 24)
     changed = [*COMMENTS[:-1], ("Parcel arrived on time, courier was lovely.", 9)]

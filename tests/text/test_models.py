@@ -27,8 +27,10 @@ def test_sentiment_macro_recall_on_held_out_tweeteval(shared_data: Path) -> None
     # split words read whole and the heads rebuilt on that embedding (real-sentiment-e5-v6),
     # 65.9 with a word that capitals split read as its lower-case form and the heads rebuilt
     # again (real-sentiment-e5-v7), 66.0 with a short denial of a fault read as praise and a
-    # denial that states the fault read as blame (real-sentiment-e5-v9): docs/benchmarks.md
-    assert round(100 * recall, 1) == 66.0
+    # denial that states the fault read as blame (real-sentiment-e5-v9), 65.8 with the clause
+    # after "but" read as the verdict (real-sentiment-e5-v13: a tweet's "but" is less often
+    # one; reviews gain): docs/benchmarks.md
+    assert round(100 * recall, 1) == 65.8
 
 
 def test_emotion_macro_f1_on_tweeteval_test(shared_data: Path) -> None:

@@ -80,7 +80,7 @@ def test_user_embedder_by_import_path(db_url: str, tmp_path: Path) -> None:
     assert isinstance(tiny_embedder(), Embedder)
     ws = _workspace(db_url, tmp_path)
     static = ws.text.analyze(calibrate=False)  # the shipped heads (any score would calibrate)
-    assert static.model.startswith("real-sentiment-e5-v12;")
+    assert static.model.startswith("real-sentiment-e5-v13;")
 
     # The workspace reads its own settings (built once when it opened); change them in place.
     ws.settings = ws.settings.updated(text_model=FACTORY)
@@ -89,7 +89,7 @@ def test_user_embedder_by_import_path(db_url: str, tmp_path: Path) -> None:
     assert (plugged.analyzed, plugged.unchanged) == (21, 0)
     assert plugged.calibration_labels == 21
     sentiment_model, emotion_model, cues = plugged.model.split("; ")
-    assert sentiment_model.startswith("real-sentiment-e5-v12+tiny-test-embedder+workspace-")
+    assert sentiment_model.startswith("real-sentiment-e5-v13+tiny-test-embedder+workspace-")
     assert (emotion_model, cues) == ("real-emotion-e5-v5", "effort-cues-v7")
     assert _models(ws) == {plugged.model}
     sentences = ws.db.fetchall("SELECT DISTINCT model FROM text_sentences")

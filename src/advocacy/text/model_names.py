@@ -53,11 +53,19 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # (language.reads_texts; review27 finding 8), and what a spreadsheet or a designer left in
 # the cell is no content: an error value ("#NAME?"), a formula ("=1+1"), "lorem ipsum", one
 # key held down ("AAAAAAAA") (non_answers._placeholder; review27 finding 9).
+# v13: the same heads; the clause after a "but" is a review's verdict and gains over its
+# set-up where the two differ in polarity ("I was scared it would crack but it arrived in
+# perfect shape" read negative, "Looks great but it broke in a week" positive: contrast.py),
+# praise a condition takes back is blame ("would be great if they didn't run small" read
+# positive, complaint 0.05), and three negations read as blame are praise: a denied wait
+# ("it didn't take the kids long to figure it out"), "couldn't be more satisfied" and a
+# denied realising ("I didn't realise how useful it would be") (negation.py; review27
+# finding 7).
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
 # trusted only from a reading of this name (:func:`read_by_current_model`).
-SENTIMENT_MODEL = "real-sentiment-e5-v12"
+SENTIMENT_MODEL = "real-sentiment-e5-v13"
 EMOTION_MODEL = "real-emotion-e5-v5"
 #: The effort cue lexicon's version (:mod:`advocacy.text.effort`), recorded with every stored
 #: reading after the two models: a new version re-reads the stored texts' effort. v2: a cue

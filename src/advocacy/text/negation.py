@@ -13,7 +13,9 @@ better") is a denial without a negation word, a suffix denies too ("faultless", 
 "hassle-free") and so does a prefix before clear praise ("unhelpful", "unusable", "unsatisfied":
 :mod:`advocacy.text.denied_praise`; not in a question nor before later praise), "nothing" after a
 polar word denies that word ("I regret nothing"), and the clause a ``but`` overrides counts half
-(:func:`negation_evidence`). The static text model applies it to its sentiment and complaint
+(:func:`negation_evidence`); the clause after a ``but`` is the verdict over its set-up
+(:mod:`advocacy.text.contrast`), and praise a condition takes back is a wish ("would be great
+if it were longer": blame). The static text model applies it to its sentiment and complaint
 probabilities; in a short answer that only denies a fault ("nothing to fault", "never let me down")
 the denial decides the sentiment (:func:`denial_decides`).
 """
@@ -28,6 +30,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
+from advocacy.text.contrast import contrast_evidence
 from advocacy.text.denied_praise import CLEAR_PRAISE, prefix_blame
 from advocacy.text.heads import FloatArray, softmax
 from advocacy.text.negation_scope import by_first_letter, lower_case_pattern
@@ -111,6 +114,8 @@ _FAULT_FINDING = _words(
 )
 # Verbs of coming back: denied after "would"/"will" or with "again", they are lost custom.
 _LOYALTY = _words("buy order book return visit stay shop use choose go come")
+# Verbs of time taken: "long" within three words after one is a wait (see _PHRASAL).
+_TAKE = _words("take takes took taking")
 # Phrasal verbs of a problem whose words alone are not polar ("let me down", "fell apart",
 # "ripped us off"): the verb, then its particle within three words, reads as a customer problem,
 # so denied it is praise ("never let me down", "didn't fall apart").
@@ -118,6 +123,8 @@ _PHRASAL = {
     **dict.fromkeys(("let", "lets", "letting"), "down"),
     **dict.fromkeys(("fall", "falls", "fell", "fallen", "falling"), "apart"),
     **dict.fromkeys(("rip", "rips", "ripped", "ripping"), "off"),
+    # "didn't take long", "it didn't take the kids long to figure it out": no wait
+    **dict.fromkeys(_TAKE, "long"),
 }
 # A particle that is the first half of a split word, not of the phrasal verb ("won't let me down
 # load my statement" is a download that failed, not praise).
@@ -128,8 +135,10 @@ _SPLIT_WORDS = _words("load loads loaded loading")
 # one does. A past form after any negation; a present one only after "can't", "couldn't" or a
 # past negation ("didn't expect"), as "don't believe it works" denies what follows; not
 # "can't imagine", which denies what follows as often as not ("can't imagine it was fantastic").
-_SURPRISE_PAST = _words("thought imagined expected dreamed dreamt knew believed guessed")
-_SURPRISE_PRESENT = _words("believe expect")
+_SURPRISE_PAST = _words(
+    "thought imagined expected dreamed dreamt knew believed guessed realized realised"
+)
+_SURPRISE_PRESENT = _words("believe expect realize realise")
 _SURPRISED_NEGATORS = _words(
     "can't can’t cannot couldn't couldn’t cant couldnt didn't didn’t didnt never"
 )
@@ -487,8 +496,11 @@ def _forward_negation(tokens: list[str], position: int, lexicon: dict[str, float
         scope.append(token)
     if negator == "never" and scope[:1] == ["again"]:
         return -EXPECTATION_VALENCE  # "never again"
-    intensified = any(t in _INTENSIFIERS for t in scope) or (
-        negator == "never" and any(t in ("so", "such") for t in scope)
+    intensified = (
+        any(t in _INTENSIFIERS for t in scope)
+        or (negator == "never" and any(t in ("so", "such") for t in scope))
+        # "couldn't be more satisfied", "could not have been more helpful": a comparative
+        or any(t == "more" and scope[i - 1] in ("be", "been") for i, t in enumerate(scope) if i)
     )
     expected = 0.0
     if scope[:1] and scope[0] in _NOT_REVERSED:
@@ -496,6 +508,8 @@ def _forward_negation(tokens: list[str], position: int, lexicon: dict[str, float
     surprised = _surprised(negator, scope)
     for index, token in enumerate(scope):
         if _is_phrasal(token, scope[index + 1 : index + 5]):
+            if token in _TAKE and _soon_fault(tokens[position + 2 + index :], lexicon):
+                return PROBLEM_VALENCE  # "it didn't take long to break": the fault came soon
             valence, comparative = PROBLEM_VALENCE, False  # "let me down"
         elif scope[index + 1 : index + 2] == ["free"] and _stem_valence(token, lexicon):
             valence, comparative = -_stem_valence(token, lexicon) * DENIED_NEGATIVE, False
@@ -529,6 +543,20 @@ def _is_phrasal(token: str, after: list[str]) -> bool:
         return False
     following = after[after.index(particle) + 1 : after.index(particle) + 2]
     return not (following and following[0] in _SPLIT_WORDS)
+
+
+def _soon_fault(rest: list[str], lexicon: dict[str, float]) -> bool:
+    """Whether the clause after a denied "take ... long" names a fault ("didn't take long
+    for the handle to break", "... before it died"): the fault came soon, no wait was spared."""
+    words = _clause(rest)
+    return any(_valence(word, lexicon)[0] < 0 or word in _BREAKING for word in words)
+
+
+# Faults told by a verb the lexicon lacks ("break", "fell off", "stopped working").
+_BREAKING = _words(
+    """break breaks breaking fall falls fell stop stops wear wore fade fades fading faded
+    peel peels peeling peeled tear tears tore torn rust rusts rusted rusting"""
+)
 
 
 def _surprised(negator: str, scope: list[str]) -> bool:
@@ -653,9 +681,43 @@ def _counterfactual(tokens: list[str], position: int, lexicon: dict[str, float])
     if not after:
         return 0.0
     valence, comparative = _valence(after[0], lexicon)
-    if not comparative:
-        return 0.0
+    if not comparative:  # "would be a great phone if": the condition may come words later
+        return _conditioned_praise(tokens[position + 1 + len(rest) - len(after) :], lexicon)
     return -valence * (DENIED_NEGATIVE if valence < 0 else 1.0) * COUNTERFACTUAL
+
+
+# Words between "would be" and the praise a condition takes back ("would be a really great
+# phone if"), and the words of that condition ("if", "except", "had it been").
+_PRAISE_FILLERS = _words("a an the really very so truly absolutely just pretty quite totally")
+_CONDITIONS = _words("if except unless had")
+#: How many words after the praise its condition may start ("would be a great phone if").
+CONDITION_WORDS = 3
+
+
+def _conditioned_praise(after: list[str], lexicon: dict[str, float]) -> float:
+    """What "would be great if they didn't run small" says: praise after a modal and "be" that
+    a condition or an exception follows is what the thing is not (a wish is a complaint about
+    what is: "would be perfect if it were longer", "would have been great except for the
+    zip"), the praise's valence reversed as a denial's. Without the condition the modal
+    praises ("these would be great for kids"). Only clear praise (valence
+    :data:`~advocacy.text.denied_praise.CLEAR_PRAISE` or more: "would've been surprised if"
+    is no wish); a negative word is left to the heads ("would be awful if it broke" warns of
+    nothing that happened)."""
+    index = 0
+    while index < len(after) and after[index] in _PRAISE_FILLERS:
+        index += 1
+    if index >= len(after):
+        return 0.0
+    valence = _valence(after[index], lexicon)[0]
+    if valence < CLEAR_PRAISE:  # "would've been surprised if" praises nothing
+        return 0.0
+    following = after[index + 1 : index + 2 + CONDITION_WORDS]
+    for word in following:
+        if word in _CONDITIONS:
+            return -valence
+        if not word[0].isalpha() and word != ",":
+            return 0.0
+    return 0.0
 
 
 #: Logits the side a text's negations argue for gains over the other two classes, per unit of
@@ -669,10 +731,12 @@ _SENTENCE_ENDS = re.compile(r"[.!?]+(?:\s|$)")
 def negation_shift(texts: Sequence[str]) -> FloatArray:
     """Per text, the logit its negations add to the side they argue for (+ positive, - negative).
 
-    :func:`negation_evidence` per sentence (a negation weighs less in a long review) times
+    :func:`negation_evidence` plus the contrasts'
+    (:func:`~advocacy.text.contrast.contrast_evidence`: "worried it might break but it has held
+    up well" is praise), per sentence (a negation weighs less in a long review), times
     :data:`STRENGTH`.
     """
-    evidence = negation_evidence(texts)
+    evidence = negation_evidence(texts) + _contrasts(texts)
     if not evidence.any():
         return evidence
     sentences = np.array(
@@ -682,6 +746,25 @@ def negation_shift(texts: Sequence[str]) -> FloatArray:
         ]
     )
     return STRENGTH * evidence / sentences  # type: ignore[no-any-return]
+
+
+def _contrasts(texts: Sequence[str]) -> FloatArray:
+    """:func:`~advocacy.text.contrast.contrast_evidence` with this module's words and lexicon."""
+    lexicon = polarity_lexicon()
+
+    def valence(words: list[str], at: int) -> float:
+        word, after = words[at], words[at + 1 : at + 5]
+        if _is_phrasal(word, after):
+            return PROBLEM_VALENCE  # "but fell apart pretty quickly"
+        if word in _DEGREES and after[:1] and after[0][0].isalpha():
+            return 0.0  # "pretty quickly" is a degree, not praise
+        return _valence(word, lexicon)[0]
+
+    return contrast_evidence(texts, _TOKEN.findall, valence, _is_negator)
+
+
+# Words of praise that are degree adverbs before another word ("pretty quickly").
+_DEGREES = _words("pretty")
 
 
 # A typed emoticon anywhere in a text (":)", ";-(", ":/", ":D"): the heads read it as a polar word.

@@ -5,7 +5,7 @@ calibration reads its kind of text (:mod:`~advocacy.text.calibration_kinds`), el
 model alone, and records which in the reading's ``model`` (``text_features.model``,
 ``text_sentences.model``): a calibrated reading's sentiment model carries
 :data:`CALIBRATED_MARK` and the calibration's digest (:class:`~advocacy.text.calibration.
-CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v12+workspace-7a894a73``). A reading of an
+CalibratedSentiment`'s ``name_``, as ``real-sentiment-e5-v13+workspace-7a894a73``). A reading of an
 older sentiment model is read again by the next ``text analyze``
 (:func:`~advocacy.text.model_names.read_by_current_model`).
 
