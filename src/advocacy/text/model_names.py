@@ -60,7 +60,9 @@ __all__ = ["EFFORT_CUES", "EMOTION_MODEL", "SENTIMENT_MODEL", "read_by_current_m
 # positive, complaint 0.05), and three negations read as blame are praise: a denied wait
 # ("it didn't take the kids long to figure it out"), "couldn't be more satisfied" and a
 # denied realising ("I didn't realise how useful it would be") (negation.py; review27
-# finding 7).
+# finding 7). Also v13: a text of at most three words the detector cannot place is judged
+# by its words ("Péssimo", "Muy malo" are no longer read as English; "ok" is: language.py,
+# english_words.py), so stored readings of such texts are read again.
 # The name is recorded with every stored reading, complaint included: a new name re-reads
 # stored texts. A change to which answers are
 # no content (the non-answer rules) takes a new name too: the stored "no content" verdicts are
