@@ -2,7 +2,7 @@
 
 The shipped model alone (no calibration) reads each review twice: its text alone, as the
 import stored it before titles were a field, and its title, a line break, then its text, as
-:func:`advocacy.text.documents.document_text` gives it now. Accuracy and macro-F1 against the
+:func:`advocacy.ingest.title_columns.titled_text` gives it now. Accuracy and macro-F1 against the
 stars (1-2 negative, 3 neutral, 4-5 positive) on a fixed seeded sample of each set:
 
 - the Blitzer et al. (2007) Amazon reviews (four domains, 1-2 and 4-5 stars only: 2 classes),
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import numpy as np
 
+from advocacy.ingest.title_columns import titled_text
 from advocacy.text.calibration import scale_label
 from advocacy.text.document_reading import analyze_texts
-from advocacy.text.documents import document_text
 
 SEED = 7
 _BLOCK = re.compile(r"<review>(.*?)</review>", re.S)
@@ -101,7 +101,7 @@ def main() -> None:
         titled = sum(1 for title, _, _ in chosen if title.strip())
         started = time.perf_counter()
         body = read([text for _, text, _ in chosen])
-        both = read([document_text(text, title) or "" for title, text, _ in chosen])
+        both = read([titled_text(text, title) or "" for title, text, _ in chosen])
         seconds = time.perf_counter() - started
         before, after = scores(truth, body, classes), scores(truth, both, classes)
         flips = [(b == t, a == t) for b, a, t in zip(body, both, truth, strict=True)]

@@ -3,7 +3,7 @@
 Review exports give a title beside the text ("Title" of the clothing reviews,
 ``review_comment_title`` of Olist's): "Some major design flaws" says what the review is about,
 so it is stored as the record's ``title`` (mentions and responses) and read with the text
-(:func:`advocacy.text.documents.document_text`). Of the free-text columns a file holds, the
+(:func:`titled_text`). Of the free-text columns a file holds, the
 one named like a title (:data:`TITLE`) that is not the text is the title
 (:func:`title_column`). A row with a title and no text keeps its title as its text
 (:func:`text_from_titles`): Olist has 116 such reviews ("Recomendo", "Péssimo"), which a
@@ -24,10 +24,12 @@ from advocacy.ingest.raw import Adapted, Detection
 __all__ = [
     "TITLE",
     "TITLE_FIELD",
+    "WHITESPACE",
     "text_field",
     "text_from_titles",
     "title_column",
     "title_detection",
+    "titled_text",
 ]
 
 #: Column names that say they hold a post's or an answer's title.
@@ -36,6 +38,28 @@ TITLE = re.compile(r"title|subject|headline|heading|summary|titel|titre|t[íi]tu
 TITLE_FIELD = "title"
 #: Kind -> the field of its text, which a title is read before.
 TEXT_FIELDS = {"mentions": "text", "responses": "comment"}
+#: What counts as no text around a title or a text: ASCII white space, as SQL's ``TRIM`` and
+#: Ibis's ``strip`` take it (:func:`advocacy.text.documents.sql_has_text`).
+WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def titled_text(text: str | None, title: str | None) -> str | None:
+    """The text a record with ``title`` and ``text`` is read as: the title, a line break, then
+    the text; the text alone when the title is empty (white space only) or is the text
+    itself; the title alone when the text is empty (as the import stores such a row:
+    :func:`text_from_titles`); None when both are.
+
+    >>> titled_text("I had such high hopes for this dress.", "Some major design flaws")
+    'Some major design flaws\\nI had such high hopes for this dress.'
+    >>> titled_text("Love it", "Love it"), titled_text("Love it", "  "), titled_text(" ", "Ok")
+    ('Love it', 'Love it', 'Ok')
+    """
+    has_title = title is not None and bool(title.strip(WHITESPACE))
+    if text is None or not text.strip(WHITESPACE):
+        return title if has_title else text
+    if not has_title or title == text:
+        return text
+    return f"{title}\n{text}"
 
 
 def text_field(kind_name: str) -> str | None:

@@ -3,12 +3,12 @@ which of them ``text analyze`` reads again.
 
 Documents are the free text of four kinds of record (:data:`DOCUMENT_SOURCES`); a document is
 named by its kind and the id its record was imported with. A document's text is its record's
-title, a line break, then its text (:func:`document_text`): "Some major design flaws" says what
-the review is about before the body does, so sentiment, emotion, complaint and themes read it.
-A record without a title, or whose title is its whole text, is its text alone. Sentence offsets
-and quotes are positions in that text, so every reader of a document's text goes through
-:func:`document_text` (Python), :func:`sql_document_text` (SQL) or :func:`document_text_column`
-(Ibis), which give the same string.
+title, a line break, then its text (:func:`advocacy.ingest.title_columns.titled_text`): "Some
+major design flaws" says what the review is about before the body does, so sentiment, emotion,
+complaint and themes read it. A record without a title, or whose title is its whole text, is
+its text alone. Sentence offsets and quotes are positions in that text, so every reader of a
+document's text goes through ``titled_text`` (Python), :func:`sql_document_text` (SQL) or
+:func:`document_text_column` (Ibis), which give the same string.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import UsageError
+from advocacy.ingest.title_columns import WHITESPACE as WHITESPACE
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 
@@ -114,9 +115,8 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("document_source", pa.string()),
     ]
 )
-#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text: ASCII
-#: whitespace.
-WHITESPACE = " \t\n\r\x0b\x0c"
+#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text, ASCII
+#: whitespace, is :data:`advocacy.ingest.title_columns.WHITESPACE` (imported here as before).
 
 
 def sql_has_text(db: Database, column: str) -> str:
@@ -127,25 +127,9 @@ def sql_has_text(db: Database, column: str) -> str:
     return f"{column} IS NOT NULL AND {trimmed} <> ''"
 
 
-def document_text(text: str | None, title: str | None) -> str | None:
-    """A document's text: ``title``, a line break, then ``text``; ``text`` alone when the
-    title is empty (white space only) or is the text itself; None without a text.
-
-    >>> document_text("I had such high hopes for this dress.", "Some major design flaws")
-    'Some major design flaws\\nI had such high hopes for this dress.'
-    >>> document_text("Love it", "Love it"), document_text("Love it", "  ")
-    ('Love it', 'Love it')
-    """
-    if text is None:
-        return None
-    if title is None or not title.strip(WHITESPACE) or title == text:
-        return text
-    return f"{title}\n{text}"
-
-
 def sql_document_text(db: Database, source: DocumentSource) -> tuple[str, list[str]]:
-    """SQL giving :func:`document_text` of a row of ``source``'s table, and its parameters
-    (in the order they appear)."""
+    """SQL giving :func:`~advocacy.ingest.title_columns.titled_text` of a row of ``source``'s
+    table, and its parameters (in the order they appear)."""
     text, title = source.text_column, source.title_column
     if title is None:
         return text, []
@@ -157,8 +141,9 @@ def sql_document_text(db: Database, source: DocumentSource) -> tuple[str, list[s
 
 
 def document_text_column(rows: Any, source: DocumentSource) -> Any:
-    """:func:`document_text` of ``source``'s Ibis table ``rows``, as an Ibis string column (a
-    table written before titles were stored, as Parquet, has none: its text alone)."""
+    """:func:`~advocacy.ingest.title_columns.titled_text` of ``source``'s Ibis table ``rows``,
+    as an Ibis string column (a table written before titles were stored, as Parquet, has
+    none: its text alone)."""
     import ibis
 
     text = rows[source.text_column]
