@@ -44,6 +44,10 @@ class Field:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     reference: str | None = None
+    #: Whether the record hash counts the field when it is empty. A field added after records
+    #: were stored says False: a record without it keeps the hash it had, so importing the
+    #: same file again reports it unchanged rather than updated.
+    hashed_when_empty: bool = True
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,15 @@ class Kind:
     @functools.cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(item.name for item in self.fields)
+
+    @functools.cached_property
+    def hashed_fields(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The fields the record hash counts always (empty as a mark), in order, and those it
+        counts only when they hold a value (:attr:`Field.hashed_when_empty`), appended last."""
+        return (
+            tuple(item.name for item in self.fields if item.hashed_when_empty),
+            tuple(item.name for item in self.fields if not item.hashed_when_empty),
+        )
 
 
 T = FieldType
@@ -143,6 +156,12 @@ RESPONSES = Kind(
         Field("ces_scale_min", T.INTEGER, "lowest CES rating (default 1)"),
         Field("ces_scale_max", T.INTEGER, "highest CES rating (default 7)"),
         Field("comment", T.TEXT, "free-text answer"),
+        Field(
+            "title",
+            T.TEXT,
+            "the answer's title or subject line, read before the comment",
+            hashed_when_empty=False,
+        ),
         Field("language", T.TEXT, "language of the comment (ISO 639-1)"),
         Field("weight", T.FLOAT, "survey weight", minimum=0),
     ),
@@ -197,6 +216,12 @@ MENTIONS = Kind(
         Field("customer_id", T.TEXT, "the customer, when known", reference="customers"),
         Field("posted_at", T.TIMESTAMP, "when it was posted"),
         Field("text", T.TEXT, "what was written", required=True),
+        Field(
+            "title",
+            T.TEXT,
+            "the post's or review's title, read before its text",
+            hashed_when_empty=False,
+        ),
         Field("rating", T.FLOAT, "star rating, if any"),
         Field("url", T.TEXT, "link to the post"),
         Field("unit", T.TEXT, "unit mentioned"),

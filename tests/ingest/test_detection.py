@@ -72,7 +72,9 @@ def test_the_patient_survey_keeps_its_id_and_theme_flags_out_of_comment_and_scor
         )
     field, reason = found["Patient story"]
     assert field == "comment"
-    assert reason.startswith("'Patient story' holds varied free text (24 answers, 100% different")
+    assert reason.startswith(
+        "'Patient story' holds varied free text (24 filled cells, 100% different"
+    )
     assert set(adapted.attrs_columns) == {"Comment ID", "Organisation", "Service", *THEMES}
 
 
@@ -123,7 +125,7 @@ def test_the_comment_is_the_longest_comment_like_text_not_a_title_or_a_write_in(
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "reviews.csv"
-    rows = [["Title", "Which store? - Other (please specify)", "Review Text"]]
+    rows = [["Headline", "Which store? - Other (please specify)", "Review Text"]]
     rows += [
         [
             f"Great little shop {index}",
@@ -135,13 +137,18 @@ def test_the_comment_is_the_longest_comment_like_text_not_a_title_or_a_write_in(
     with path.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows(rows)
     adapted = adapt(read_file(path), RESPONSES)
-    assert adapted.fields == {"comment": "Review Text"}
+    # The title is no comment: it is the answer's title, read before it.
+    assert adapted.fields == {"comment": "Review Text", "title": "Headline"}
     found = reasons(adapted)
     assert (
         "written in for a choice ('please specify')"
         in found["Which store? - Other (please specify)"][1]
     )
-    assert any("'Review Text' is the comment" in note for note in adapted.notes), adapted.notes
+    assert found["Headline"] == (
+        "title",
+        "'Headline' is named like a title and holds free text (6 filled cells, 100% different, "
+        "4.0 words on average); read before the text",
+    )
 
 
 def test_real_reviews_take_the_review_text_as_comment_and_their_ids_as_identifiers(
@@ -156,17 +163,18 @@ def test_real_reviews_take_the_review_text_as_comment_and_their_ids_as_identifie
     assert olist.fields == {
         "comment": "review_comment_message",
         "submitted_at": "review_answer_timestamp",
+        "title": "review_comment_title",
     }
     assert any("'review_creation_date'" in note for note in olist.notes)
     found = reasons(olist)
     for column in ("review_id", "order_id"):
         assert found[column][0] == "attrs" and "identifier" in found[column][1]
-    assert found["review_comment_title"][0] == "attrs"
+    assert found["review_comment_title"][0] == "title"
     clothing = adapt(
         read_file(shared_data / "clothing-reviews/womens-clothing-reviews-first-1000.csv"),
         RESPONSES,
     )
-    assert clothing.fields == {"comment": "Review Text"}
+    assert clothing.fields == {"comment": "Review Text", "title": "Title"}
     found = reasons(clothing)
     assert "identifier" in found["Clothing ID"][1]
     assert "yes/no" in found["Recommended IND"][1]

@@ -202,7 +202,7 @@ def test_the_writes_clients_send_are_read_plainly() -> None:
             "weight": 1.5,
             "comment": "  Très bien, merci ",
         },
-        "mentions": {"mention_id": "M-1", "text": "=1+1 <b>ok</b>", "rating": 2},
+        "mentions": {"mention_id": "M-1", "text": "=1+1 <b>ok</b>", "title": "Meh", "rating": 2},
         "transactions": {
             "transaction_id": "T-1",
             "customer_id": "C-1",
@@ -231,6 +231,7 @@ def test_real_review_texts_are_kept_as_the_full_validation_keeps_them() -> None:
             "submitted_at": "2026-11-30T12:00:00Z",
             "csat": row["Rating"],
             "comment": row["Review Text"],
+            "title": row["Title"],
             "touchpoint": row["Department Name"],
         }
         for row in rows

@@ -59,14 +59,24 @@ def test_a_review_export_gets_its_date_stars_and_message(
             "posted_at": "review_creation_date",
             "rating": "review_score",
             "text": "review_comment_message",
-            "attrs": "review_comment_title",
+            "title": "review_comment_title",
         }
-        written = [row for row in source if row["review_comment_message"].strip()]
+        # A review with a title and no message is kept, its title as its text.
+        written = [
+            row
+            for row in source
+            if row["review_comment_message"].strip() or row["review_comment_title"].strip()
+        ]
         assert result.rows_loaded == len(written)
         assert result.rows_loaded + result.rows_quarantined == len(source)
         stored = ws.table("mentions").select("text", "posted_at").execute()
         assert stored["posted_at"].notna().all()
-        assert set(stored["text"]) == {row["review_comment_message"] for row in written}
+        assert set(stored["text"]) == {
+            row["review_comment_message"]
+            if row["review_comment_message"].strip()
+            else row["review_comment_title"]
+            for row in written
+        }
 
 
 def test_codes_flags_and_loose_dates_are_not_taken() -> None:
@@ -116,8 +126,10 @@ def test_a_reply_or_a_title_is_never_the_text_and_scores_are_not_stars() -> None
     assert found.fields == {
         "posted_at": "Review Submit Date and Time",
         "text": "Review Text",
+        "title": "Review Title",
         "rating": "Star Rating",
     }
+    assert "Developer Reply Text" not in found.fields.values()
 
 
 def test_short_reviews_under_a_review_heading_are_the_text() -> None:

@@ -91,7 +91,12 @@ def test_german_stars_in_words_are_the_rating_and_the_review_the_text(tmp_path: 
     result, stored = _imported(tmp_path, "reviews_de_shop_semicolon_cp1252.csv")
     assert (result.encoding, result.rows_loaded, result.rows_quarantined) == ("cp1252", 12, 0)
     fields = {d["column"]: d["field"] for d in result.detected}
-    assert fields == {"Bewertung": "rating", "Rezension": "text", "Datum": "posted_at"}
+    assert fields == {
+        "Bewertung": "rating",
+        "Rezension": "text",
+        "Titel": "title",  # read before the review (review27 #17a)
+        "Datum": "posted_at",
+    }
     got = {text: rating for text, rating in stored[["text", "rating"]].itertuples(index=False)}
     assert got == {row[2]: float(row[0].split()[0]) for row in rows}
     assert any("„wasserdichte“" in text for text in got)
@@ -103,7 +108,12 @@ def test_german_stars_in_words_are_the_rating_and_the_review_the_text(tmp_path: 
     [
         (
             "reviews_de_marc.csv",
-            {"review_id": "mention_id", "review_body": "text", "stars": "rating"},
+            {
+                "review_id": "mention_id",
+                "review_body": "text",
+                "review_title": "title",
+                "stars": "rating",
+            },
         ),
         (
             "tokopedia_playstore_reviews.csv",

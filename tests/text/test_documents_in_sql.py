@@ -49,3 +49,32 @@ def test_documents_in_sql_equal_the_ibis_selection(db_url: str) -> None:
         assert loaded["document_id"].tolist() == ["r1", "r10", "r3", "m1"]
         for kinds in (None, ["mention", "response"], ["note"]):
             pd.testing.assert_frame_equal(load_documents(ws.db, kinds), _through_ibis(ws.db, kinds))
+
+
+def test_a_title_comes_before_the_text_in_sql_and_in_ibis(db_url: str) -> None:
+    with advocacy.open(db_url, create=True) as ws:
+        ws.write_records(
+            "mentions",
+            [
+                {"mention_id": "m1", "title": "Some major design flaws",
+                 "text": "I had such high hopes for this dress."},
+                {"mention_id": "m2", "title": " \t ", "text": "Fine."},
+                {"mention_id": "m3", "title": "Love it", "text": "Love it"},
+                {"mention_id": "m4", "title": "<b>=1+1</b>", "text": "\u00a0\u3000"},
+                {"mention_id": "m5", "title": "\u00a0", "text": "Ok"},
+            ],
+        )  # fmt: skip
+        ws.write_records(
+            "responses",
+            [{"response_id": "r1", "title": "Slow", "comment": "Took 3 weeks", "nps": 3}],
+        )
+        loaded = load_documents(ws.db)
+        pd.testing.assert_frame_equal(loaded, _through_ibis(ws.db))
+    assert dict(zip(loaded["document_id"], loaded["text"], strict=True)) == {
+        "r1": "Slow\nTook 3 weeks",
+        "m1": "Some major design flaws\nI had such high hopes for this dress.",
+        "m2": "Fine.",
+        "m3": "Love it",
+        "m4": "<b>=1+1</b>",  # a title and no text (Unicode spaces only): the title is the text
+        "m5": "Ok",  # a title of a space alone is none
+    }

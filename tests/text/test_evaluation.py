@@ -461,3 +461,22 @@ READER = (
     "print('open', flush=True)\n"
     "sys.stdin.read()\n"
 )
+
+
+def test_a_labelled_review_file_is_read_with_its_titles_as_the_workspace_reads_it(
+    tmp_path: Path,
+) -> None:
+    from advocacy.text.evaluation_labels import file_labels
+
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "Title,Review Text,Rating\n"
+        "Broke in a week,The handle snapped off.,1\n"
+        "  ,Fine.,3\n"
+        "Love it,,5\n",
+        "utf-8",
+    )
+    found = file_labels(path)
+    assert found.texts == ["Broke in a week\nThe handle snapped off.", "Fine.", "Love it"]
+    # The column named with --text is read alone.
+    assert file_labels(path, text="Review Text").texts == ["The handle snapped off.", "Fine."]

@@ -137,3 +137,25 @@ def test_ip_addresses_inside_text(text: str, masked: str | None) -> None:
     from advocacy.text.pii.ip_addresses import mask_ip_addresses
 
     assert mask_ip_addresses(text) == (text if masked is None else masked)
+
+
+def test_a_title_is_redacted_as_its_text_is(tmp_path: Path) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "Title,Review Text,Rating\n"
+        '"Call me on +44 20 7946 0958",The parcel came late.,2\n'
+        '"=HYPERLINK(""http://evil.example"",""x"") <b>bold</b>",Fine.,4\n',
+        encoding="utf-8",
+    )
+    with advocacy.open(tmp_path / "w.duckdb") as ws:
+        ws.import_file(path, kind="mentions")
+        plain = export_table(ws, "mentions").column("title").to_pylist()
+        redacted = export_table(ws, "mentions", redact=True).column("title").to_pylist()
+    assert sorted(plain) == [
+        '=HYPERLINK("http://evil.example","x") <b>bold</b>',  # stored as written
+        "Call me on +44 20 7946 0958",
+    ]
+    assert sorted(redacted) == [
+        '=HYPERLINK("http://evil.example","x") <b>bold</b>',
+        "Call me on [phone]",
+    ]

@@ -241,3 +241,29 @@ def test_themes_taught_before_any_taxonomy_are_kept_with_a_note(
         "1 theme label(s) kept for a taxonomy to come: none is assigned yet, and a label "
         "counts once one with a theme of its name is (advocacy text analyze --taxonomy FILE)",
     )
+
+
+def test_a_labelled_file_with_titles_teaches_the_reviews_it_imported(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # No ids: its rows find their reviews by what is read, the title then the text (and a
+    # review with a title alone, stored with its title as its text).
+    path = tmp_path / "reviews.csv"
+    path.write_text(
+        "Title,Review Text,sentiment\n"
+        "Broke in a week,The handle snapped off.,negative\n"
+        "Great value,The handle snapped off.,positive\n"
+        "Love it,,positive\n",
+        "utf-8",
+    )
+    assert ws.import_file(path, kind="mentions").rows_loaded == 3
+    assert ws.text.teach(path).sentiment_labels == 3
+    taught = ws.db.fetchall(
+        "SELECT m.title, l.sentiment FROM text_labels l "
+        "JOIN mentions m ON m.mention_id = l.document_id ORDER BY m.title"
+    )
+    assert taught == [
+        ("Broke in a week", "negative"),
+        ("Great value", "positive"),
+        ("Love it", "positive"),
+    ]

@@ -133,3 +133,37 @@ def test_one_sentence_texts_need_their_documents_reading() -> None:
         read_sentences(texts, np.zeros(2, dtype=bool), one_sentence_known=False), None, None
     )
     assert alone["sentiment"].tolist() == rows["sentiment"].tolist()
+
+
+def test_a_review_title_is_read_before_its_text(duckdb_url: str, tmp_path: Path) -> None:
+    # The body alone reads as mildly positive; its title says what went wrong, read first.
+    path = tmp_path / "reviews.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["review_id", "Title", "Review Text", "Rating"])
+        writer.writerow(
+            ["rev-000000001", "Terrible quality, returned it", "I ordered my usual size.", "1"]
+        )
+        writer.writerow(["rev-000000002", "  ", "It was fine.", "3"])
+        writer.writerow(["rev-000000003", "Love it", "", "5"])
+    with advocacy.open(duckdb_url) as ws:
+        ws.import_file(path, kind="mentions")
+        analyze_workspace(ws.db, calibrate=False)
+        read = {
+            str(document): (str(label), str(text))
+            for document, label, text in ws.db.fetchall(
+                "SELECT f.document_id, f.sentiment, m.text FROM text_features f "
+                "JOIN mentions m ON m.mention_id = f.document_id"
+            )
+        }
+        shown = {
+            document: [row["sentence"] for row in sentence_rows(ws.db, "mention", document)]
+            for document in read
+        }
+    assert shown == {
+        "rev-000000001": ["Terrible quality, returned it", "I ordered my usual size."],
+        "rev-000000002": ["It was fine."],  # a blank title is no title
+        "rev-000000003": ["Love it"],  # a title alone is the text, read once
+    }
+    assert read["rev-000000001"] == ("negative", "I ordered my usual size.")
+    assert read["rev-000000003"] == ("positive", "Love it")

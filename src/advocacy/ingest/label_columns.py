@@ -28,6 +28,7 @@ import pyarrow.compute as pc
 
 from advocacy.errors import InputError
 from advocacy.ingest.raw import Adapted
+from advocacy.ingest.title_columns import TITLE_FIELD, titled_text
 
 __all__ = [
     "LABEL_SPELLINGS",
@@ -264,6 +265,11 @@ def labelled_rows(
     id_column = adapted.fields.get(key) if key else None
     text_column = adapted.fields.get(TEXT_FIELDS.get(adapted.kind.name, "text"))
     texts = rows.column(text_column).to_pylist() if text_column else [None] * rows.num_rows
+    title_column = adapted.fields.get(TITLE_FIELD)
+    if title_column is not None and text_column is not None:
+        # Matched against the stored documents' texts, which a title leads.
+        titles = rows.column(title_column).to_pylist()
+        texts = [titled_text(text, title) for text, title in zip(texts, titles, strict=True)]
     ids = (
         pc.utf8_trim_whitespace(rows.column(id_column)).to_pylist()
         if id_column

@@ -5,8 +5,9 @@ Review exports hold ratings without a written review (3,561 of Olist's 6,123 rev
 "required: the cell is empty", and the ratings they carry would be lost to a user who does not
 know the way round. :func:`missing_text_notes` says how many of them hold a rating or a title,
 and the import that keeps them: as responses, whose comment is optional, with the rating as
-CSAT (on its scale) and the date the import recognised as the response's date, or a title put
-in as the text through the file ``quarantine export`` writes.
+CSAT (on its scale) and the date the import recognised as the response's date, or with a title
+left in attrs mapped as the title, which a row without text keeps as its text
+(:func:`advocacy.ingest.title_columns.text_from_titles`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from advocacy.ingest.post_columns import TITLE
 from advocacy.ingest.raw import Adapted
+from advocacy.ingest.title_columns import TITLE, TITLE_FIELD
 from advocacy.model import FieldType
 
 __all__ = ["EMPTY_REASON", "missing_text_notes"]
@@ -80,7 +81,9 @@ def missing_text_notes(adapted: Adapted, empty_rows: int) -> list[str]:
     if rated:
         dated = _date_column(adapted)
         date = f", {RESPONSE_DATE_FIELD}: {dated}" if dated is not None else ""
-        mapping = f"columns: {{csat: {rating}, comment: {column}{date}}}"
+        title_column = adapted.fields.get(TITLE_FIELD)
+        titled_map = f", {TITLE_FIELD}: {title_column}" if title_column is not None else ""
+        mapping = f"columns: {{csat: {rating}, comment: {column}{titled_map}{date}}}"
         scale = _scale(rows.column(rating))
         if scale is not None:
             mapping += (
@@ -95,8 +98,9 @@ def missing_text_notes(adapted: Adapted, empty_rows: int) -> list[str]:
     if titled:
         parts.append(
             f"{titled:,} of them hold a title ('{titles[0]}'): to keep those as "
-            f"{adapted.kind.name}, write the title into their text in the file advocacy "
-            "quarantine export writes and import that file"
+            f"{adapted.kind.name}, with their title as their text, map that column as the "
+            f"title: --map FILE, the mapping file holding the line columns: "
+            f"{{{TEXT_FIELD}: {column}, {TITLE_FIELD}: {titles[0]}}}"
         )
     return [said + "; " + "; ".join(parts)]
 

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from advocacy.ingest.date_rules import DateRules
 from advocacy.ingest.raw import Adapted
+from advocacy.ingest.title_columns import text_from_titles
 from advocacy.ingest.validation import (
     DEFAULT_SCALES,
     ROW,
@@ -184,8 +185,8 @@ def validate_plain(adapted: Adapted, schema: pa.Schema) -> Validated | None:
     when any row needs the full validation: a bad or unusual cell, a key missing or given
     twice. Item rows, notes and quarantine are empty, as they are for such rows.
     """
-    if not plain_shape(adapted):
-        return None
+    if not plain_shape(adapted) or text_from_titles(adapted)[1]:
+        return None  # a row with a title and no text reads its title: the full validation's
     kind = adapted.kind
     rows = adapted.rows
     cells = {name: rows.column(column).to_pylist() for name, column in adapted.fields.items()}
@@ -238,11 +239,18 @@ def validate_plain(adapted: Adapted, schema: pa.Schema) -> Validated | None:
     ]
     hashes = []
     for index in range(count):
-        parts = [_text(item, values[item.name][index]) for item in kind.fields]
+        parts = [
+            _text(item, values[item.name][index]) for item in kind.fields if item.hashed_when_empty
+        ]
         parts.append(_NOTHING)  # attrs
         written = time_offsets[index]
         if written is not None:
             parts.append(written)
+        parts += [
+            _text(item, values[item.name][index])
+            for item in kind.fields
+            if not item.hashed_when_empty and values[item.name][index] is not None
+        ]
         hashes.append(hashlib.md5("\x1f".join(parts).encode("utf-8")).hexdigest())
     columns: dict[str, list[Any]] = {**values, "attrs": [None] * count}
     columns[TIME_OFFSETS] = time_offsets

@@ -7,7 +7,9 @@ written (mentions, notes), a generic file's columns are read as survey columns a
 then, in order, a column named like the text of the post rather than a reply to it ("Developer
 Reply Text") or its title, a column of varied free text, and of several the one with the
 longest answers ("Review Text" over "Title"); a column named like the text counts even when its
-answers are short ("Love it", "Never again"). A mention's rating is a numeric column named like
+answers are short ("Love it", "Never again"). Of the others, a mention's first column named like
+a title ("Title", "review_comment_title", short answers too) is its title, read before the text
+(:mod:`advocacy.ingest.title_columns`). A mention's rating is a numeric column named like
 a star rating ("Rating", "Stars", "review_score", never "Sentiment Score" or "Response rate")
 holding several values in steps of a half star up to at most 10, or a column of any name every
 value of which says its stars in words ("4,0 von 5 Sternen", "5.0 out of 5 stars", "4/5"), read
@@ -39,6 +41,7 @@ from advocacy.ingest import date_forms
 from advocacy.ingest.column_profile import Profile, profile
 from advocacy.ingest.questions import identifier_evidence, is_free_text, text_evidence
 from advocacy.ingest.raw import Detection
+from advocacy.ingest.title_columns import TITLE, TITLE_FIELD, title_column, title_detection
 from advocacy.model import Kind
 
 __all__ = [
@@ -62,8 +65,6 @@ REPLY = re.compile(
     r"company|seller|agent|staff|management",
     re.IGNORECASE,
 )
-#: Written columns that hold the post's title, ranked after its body.
-TITLE = re.compile(r"title|subject|headline|heading|summary|titel|titre|t[íi]tulo", re.I)
 #: Column names that say they hold a star rating, the surest first.
 STARS = re.compile(
     r"\brat(ed|ings?)\b|\bstars?\b|\bsterne\b|\bbewertung\b|\b[ée]toiles?\b|\bestrellas\b|"
@@ -175,11 +176,12 @@ def post_columns(
     ...                                  "The zip broke on the second day."],
     ...                  "Stars": ["5", "2", "1"]})
     >>> post_columns(rows, rows.column_names, kind_for("mentions"), {}).fields
-    {'text': 'Review Text', 'rating': 'Stars'}
+    {'text': 'Review Text', 'title': 'Title', 'rating': 'Stars'}
     """
     found = PostColumns()
     wants_text = "text" in kind.field_names and "text" not in taken
     wants_rating = "rating" in kind.field_names and "rating" not in taken
+    wants_title = TITLE_FIELD in kind.field_names and TITLE_FIELD not in taken
     key = kind.key[0] if len(kind.key) == 1 else None
     if key in WRITTEN_ID and key not in taken:
         pick_record_id(found, rows, columns, key)
@@ -198,13 +200,13 @@ def post_columns(
             continue
         if wants_text and (
             is_free_text(values, _words(column))
-            or (_named_text(column, values) and date_share(rows.column(column)) < 1.0)
+            or (_named_text(column, values, wants_title) and date_share(rows.column(column)) < 1.0)
         ):
             free_text.append((column, values))
         elif wants_rating and _star_rating(column, values):
             stars.append((column, values))
     if wants_text:
-        _pick_text(found, free_text)
+        _pick_text(found, free_text, wants_title=wants_title)
     if wants_rating and stars and "rating" not in found.fields:
         # A name that says "rating" or "stars" before one that says "score" or "grade".
         column, values = min(stars, key=lambda entry: _stars_rank(entry[0]))
@@ -222,10 +224,12 @@ def post_columns(
     return found
 
 
-def _named_text(column: str, values: Profile) -> bool:
-    """A column named like the text, of words rather than numbers or codes (short answers too)."""
+def _named_text(column: str, values: Profile, title: bool = False) -> bool:
+    """A column named like the text (or, when ``title``, like a title), of words rather than
+    numbers or codes (short answers too)."""
+    name = _words(column)
     return (
-        bool(WRITTEN.search(_words(column)))
+        bool(WRITTEN.search(name) or (title and TITLE.search(name) and not REPLY.search(name)))
         and values.numeric_count <= 0.2 * values.count
         and values.codes < 0.5
     )
@@ -299,8 +303,12 @@ def _stars_rank(column: str) -> int:
     return 1 if match is None or match.group(0).lower().startswith(("score", "grade")) else 0
 
 
-def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None:
-    """The text: named like the post's text (not a reply, not a title), then the longest."""
+def _pick_text(
+    found: PostColumns, free_text: list[tuple[str, Profile]], *, wants_title: bool = False
+) -> None:
+    """The text: named like the post's text (not a reply, not a title), then the longest; and
+    when ``wants_title``, of the others, the first named like a title (not a reply) is the
+    title (:func:`~advocacy.ingest.title_columns.title_column`)."""
 
     def rank(entry: tuple[str, Profile]) -> tuple[bool, bool, bool, float]:
         name = _words(entry[0])
@@ -312,6 +320,11 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
         )
 
     ranked = sorted(free_text, key=rank)
+    title = (
+        title_column([column for column, _ in ranked[1:] if not REPLY.search(_words(column))])
+        if wants_title
+        else None
+    )
     for index, (column, values) in enumerate(ranked):
         evidence = text_evidence(values) if values.count else "every cell empty"
         if index == 0:
@@ -321,18 +334,23 @@ def _pick_text(found: PostColumns, free_text: list[tuple[str, Profile]]) -> None
             found.detections.append(
                 Detection(column, "text", f"{column!r} holds free text ({evidence}{length}){hint}")
             )
+        elif column == title:
+            found.fields[TITLE_FIELD] = column
+            found.detections.append(title_detection(column, evidence))
         else:
             found.detections.append(
                 Detection(
                     column, "attrs", f"{column!r} holds free text ({evidence}); kept in attrs"
                 )
             )
-    if len(ranked) > 1:
-        others = ", ".join(repr(column) for column, _ in ranked[1:])
+    kept = [column for column, _ in ranked[1:] if column != title]
+    if kept:
+        others = ", ".join(repr(column) for column in kept)
+        titled = f", {title!r} its title" if title else ""
         found.notes.append(
             f"several free-text columns: {ranked[0][0]!r} is the text (named like the post's "
-            f"text, not a reply or title, then the longest answers), {others} kept in attrs; "
-            "map another with --map"
+            f"text, not a reply or title, then the longest answers){titled}, {others} kept in "
+            "attrs; map another with --map"
         )
 
 

@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from advocacy.ingest.column_profile import QUALITY_LABELS, Profile, profile
 from advocacy.ingest.raw import Detection, ItemColumn
+from advocacy.ingest.title_columns import TITLE, TITLE_FIELD, title_column, title_detection
 
 __all__ = [
     "Profile",
@@ -150,11 +151,33 @@ def is_free_text(found: Profile, wording: str) -> bool:
     return bool(COMMENT.search(wording)) and found.mean_length >= 5 and found.codes < 0.5
 
 
-def text_evidence(found: Profile) -> str:
-    """How many answers, how varied and how long: the evidence that a column is free text."""
+def _titled(found: Profile, wording: str) -> bool:
+    """A column named like a title, of words rather than numbers or codes (short ones too:
+    "Love it", "Péssimo"), varied enough not to be a category ("Subject": five school
+    subjects)."""
     return (
-        f"{found.count:,} answer{'s' if found.count != 1 else ''}, "
-        f"{found.distinct / found.count:.0%} different, "
+        bool(TITLE.search(wording))
+        and found.count > 0
+        and found.distinct >= 0.2 * found.count
+        and found.numeric_count <= 0.2 * found.count
+        and found.codes < 0.5
+    )
+
+
+def text_evidence(found: Profile) -> str:
+    """How many cells hold text, how varied and how long: the evidence that a column is free
+    text.
+
+    The count is of the cells with something written in them, "N/A" and "." included: as
+    many as the texts the import stores from the column. Which of them are placeholders
+    rather than answers is the text analysis's to judge (its non-answers, which ``text
+    analyze`` counts), not the import's: a second, narrower count here ("2,556 answers"
+    beside 2,562 stored texts and 15 non-answers) read as three numbers of one thing.
+    """
+    filled = found.count + found.unanswered
+    return (
+        f"{filled:,} filled cell{'s' if filled != 1 else ''}, "
+        f"{found.distinct / max(found.count, 1):.0%} different, "
         f"{found.mean_words:.1f} words on average"
     )
 
@@ -339,7 +362,7 @@ def scan_questions(
                     "choice ('please specify'), not the comment; kept in attrs",
                 )
             )
-        elif is_free_text(found, wording):
+        elif is_free_text(found, wording) or (TITLE_FIELD in available and _titled(found, wording)):
             free_text.append((column, found))
         else:
             scan.detections.append(
@@ -517,22 +540,33 @@ def _pick_comment(
     """The comment is the free-text column asking for comments with the longest answers.
 
     A question worded for comments ("Why?", "Anything else?") is preferred, then longer
-    answers: a review's text over its title, a comment over a write-in "Other" option. The
-    rest stay in attrs, with a note.
+    answers: a review's text over its title, a comment over a write-in "Other" option. When
+    ``available`` holds ``title``, the first of the others named like a title is the
+    answer's title (:func:`~advocacy.ingest.title_columns.title_column`). The rest stay in
+    attrs, with a note.
     """
     ranked = sorted(
         free_text,
         key=lambda entry: (
             not COMMENT.search(wordings.get(entry[0]) or entry[0]),
+            bool(TITLE.search(wordings.get(entry[0]) or entry[0])),
             -entry[1].mean_length,
         ),
     )
     chosen: str | None = None
+    title = (
+        title_column([wordings.get(column) or column for column, _ in ranked[1:]])
+        if TITLE_FIELD in available and TITLE_FIELD not in scan.fields
+        else None
+    )
     for index, (column, found) in enumerate(ranked):
         wording = wordings.get(column) or column
         hint = "; its wording asks for comments" if COMMENT.search(wording) else ""
         evidence = text_evidence(found)
-        if index == 0 and "comment" in available and "comment" not in scan.fields:
+        if index > 0 and title is not None and wording == title:
+            scan.fields[TITLE_FIELD] = column
+            scan.detections.append(title_detection(column, evidence))
+        elif index == 0 and "comment" in available and "comment" not in scan.fields:
             chosen = column
             scan.fields["comment"] = column
             scan.detections.append(
@@ -540,7 +574,7 @@ def _pick_comment(
                     column,
                     "comment",
                     f"{wording!r} holds varied free text ({evidence}, "
-                    f"{found.mean_length:.0f} characters on average{_unanswered(found)}){hint}",
+                    f"{found.mean_length:.0f} characters on average){hint}",
                 )
             )
         else:
@@ -548,12 +582,14 @@ def _pick_comment(
                 Detection(
                     column,
                     "attrs",
-                    f"{wording!r} holds free text ({evidence}{_unanswered(found)}); kept in attrs",
+                    f"{wording!r} holds free text ({evidence}); kept in attrs",
                 )
             )
-    if len(ranked) > 1 and chosen is not None:
-        others = ", ".join(repr(column) for column, _ in ranked if column != chosen)
+    kept = [column for column, _ in ranked if column not in (chosen, scan.fields.get("title"))]
+    if kept and chosen is not None:
+        others = ", ".join(repr(column) for column in kept)
+        titled = f", {scan.fields['title']!r} its title" if "title" in scan.fields else ""
         scan.notes.append(
             f"several free-text questions: {chosen!r} is the comment (comment-like wording "
-            f"first, then the longest answers), {others} kept in attrs"
+            f"first, then the longest answers){titled}, {others} kept in attrs"
         )

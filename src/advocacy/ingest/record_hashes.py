@@ -53,10 +53,12 @@ def record_hashes(rows: pa.Table, kind: Kind, *, timezone: str) -> list[str]:
                 return f"COALESCE({utc_text(f'CAST({_quote(name)} AS TIMESTAMPTZ)')}, '\u2205')"
             return f"COALESCE(CAST({_quote(name)} AS VARCHAR), '\u2205')"
 
-        content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
+        always, when_present = kind.hashed_fields
+        content = ", ".join(canonical(name) for name in [*always, "attrs"])
+        later = "".join(f", CAST({_quote(name)} AS VARCHAR)" for name in when_present)
         con.register("stored", rows)
         hashed = con.execute(
-            f"SELECT md5(concat_ws(chr(31), {content}, {_quote(TIME_OFFSETS)})) FROM stored"
+            f"SELECT md5(concat_ws(chr(31), {content}, {_quote(TIME_OFFSETS)}{later})) FROM stored"
         ).fetchall()
     finally:
         con.close()

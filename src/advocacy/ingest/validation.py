@@ -49,6 +49,7 @@ from advocacy.ingest.target_values import (
     range_text,
     score_fraction_note,
 )
+from advocacy.ingest.title_columns import text_from_titles
 from advocacy.model import TIME_OFFSETS, WHOLE_RECORD, Field, FieldType, Kind
 
 
@@ -573,11 +574,14 @@ class _Plan:
                 f"SELECT * REPLACE (COALESCE({quote(key)}, 'h' || substr(md5("
                 f"concat_ws(chr(31), {fields}) || '#1'), 1, 24)) AS {quote(key)}) FROM good"
             )
-        content = ", ".join(canonical(name) for name in [*kind.field_names, "attrs"])
+        always, when_present = kind.hashed_fields
+        content = ", ".join(canonical(name) for name in [*always, "attrs"])
         exclude = f" EXCLUDE ({CONTENT})" if self.whole_record_key else ""
         # The source's UTC offsets are content too; concat_ws skips NULL, so rows without
-        # timestamps keep the hash they had before offsets were kept.
+        # timestamps keep the hash they had before offsets were kept, and rows without a
+        # field added later (a title) the hash they had before it was.
         content += f", {self.time_offsets_json()}"
+        content += "".join(f", CAST({quote(name)} AS VARCHAR)" for name in when_present)
         return (
             f"SELECT *{exclude}, md5(concat_ws(chr(31), {content})) AS record_hash FROM ({keyed})"
         )
@@ -673,7 +677,10 @@ def validate(
                 parameter="timezone",
                 fix="set ADVOCACY_TIMEZONE to an IANA name such as UTC or Europe/Berlin",
             ) from None
-        return _validate(con, adapted, child=child, chunk_rows=chunk_rows, progress=progress)
+        adapted, title_notes = text_from_titles(adapted)
+        result = _validate(con, adapted, child=child, chunk_rows=chunk_rows, progress=progress)
+        result.notes[:0] = title_notes
+        return result
     finally:
         con.close()  # drops its temporary tables
 

@@ -2,7 +2,13 @@
 which of them ``text analyze`` reads again.
 
 Documents are the free text of four kinds of record (:data:`DOCUMENT_SOURCES`); a document is
-named by its kind and the id its record was imported with.
+named by its kind and the id its record was imported with. A document's text is its record's
+title, a line break, then its text (:func:`advocacy.ingest.title_columns.titled_text`): "Some
+major design flaws" says what the review is about before the body does, so sentiment, emotion,
+complaint and themes read it. A record without a title, or whose title is its whole text, is
+its text alone. Sentence offsets and quotes are positions in that text, so every reader of a
+document's text goes through ``titled_text`` (Python), :func:`sql_document_text` (SQL) or
+:func:`document_text_column` (Ibis), which give the same string.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import UsageError
+from advocacy.ingest.title_columns import WHITESPACE as WHITESPACE
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 
@@ -37,11 +44,17 @@ class DocumentSource:
     #: would be read by the model alone until a refit, beside older waves read by the
     #: calibration (a trend would move with the reading, not the customers).
     source_column: str | None = None
+    #: The column holding the record's title, read before its text (None: the kind has none).
+    title_column: str | None = None
 
 
 DOCUMENT_SOURCES: dict[str, DocumentSource] = {
-    "response": DocumentSource("responses", "response_id", "comment", "submitted_at"),
-    "mention": DocumentSource("mentions", "mention_id", "text", "posted_at", "platform"),
+    "response": DocumentSource(
+        "responses", "response_id", "comment", "submitted_at", title_column="title"
+    ),
+    "mention": DocumentSource(
+        "mentions", "mention_id", "text", "posted_at", "platform", title_column="title"
+    ),
     "note": DocumentSource("notes", "note_id", "text", "taken_at"),
     "employee-response": DocumentSource(
         "employee_responses", "employee_response_id", "comment", "submitted_at"
@@ -102,9 +115,8 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("document_source", pa.string()),
     ]
 )
-#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text: ASCII
-#: whitespace.
-WHITESPACE = " \t\n\r\x0b\x0c"
+#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text, ASCII
+#: whitespace, is :data:`advocacy.ingest.title_columns.WHITESPACE` (imported here as before).
 
 
 def sql_has_text(db: Database, column: str) -> str:
@@ -115,6 +127,33 @@ def sql_has_text(db: Database, column: str) -> str:
     return f"{column} IS NOT NULL AND {trimmed} <> ''"
 
 
+def sql_document_text(db: Database, source: DocumentSource) -> tuple[str, list[str]]:
+    """SQL giving :func:`~advocacy.ingest.title_columns.titled_text` of a row of ``source``'s
+    table, and its parameters (in the order they appear)."""
+    text, title = source.text_column, source.title_column
+    if title is None:
+        return text, []
+    return (
+        f"CASE WHEN {sql_has_text(db, title)} AND {title} <> {text} "
+        f"THEN {title} || chr(10) || {text} ELSE {text} END",
+        [WHITESPACE],
+    )
+
+
+def document_text_column(rows: Any, source: DocumentSource) -> Any:
+    """:func:`~advocacy.ingest.title_columns.titled_text` of ``source``'s Ibis table ``rows``,
+    as an Ibis string column (a table written before titles were stored, as Parquet, has
+    none: its text alone)."""
+    import ibis
+
+    text = rows[source.text_column]
+    if source.title_column is None or source.title_column not in rows.columns:
+        return text
+    title = rows[source.title_column]
+    titled = title.notnull() & (title.strip() != "") & (title != text)
+    return ibis.ifelse(titled, title.concat("\n", text), text)
+
+
 def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
     """:func:`document_table` of ``kinds`` in SQL on the workspace's own engine, as a frame:
     ``text analyze`` then needs no Ibis (about 0.3 CPU s to import and connect)."""
@@ -122,14 +161,15 @@ def _documents_in_sql(db: Database, kinds: Sequence[str]) -> pd.DataFrame:
     for kind in kinds:
         source = DOCUMENT_SOURCES[kind]
         text = source.text_column
+        combined, combined_params = sql_document_text(db, source)
         nps = "CAST(nps AS BIGINT)" if kind == "response" else "CAST(NULL AS BIGINT)"
         origin = f"CAST({source.source_column or 'NULL'} AS TEXT)"
         parts.append(
             f"SELECT ? AS document_kind, CAST({source.id_column} AS TEXT) AS document_id, "
-            f"{text} AS text, {source.time_column} AS at, {nps} AS nps, "
+            f"{combined} AS text, {source.time_column} AS at, {nps} AS nps, "
             f"{origin} AS document_source FROM {source.table} WHERE {sql_has_text(db, text)}"
         )
-        params += [kind, WHITESPACE]
+        params += [kind, *combined_params, WHITESPACE]
     rows = db.fetchall(" UNION ALL ".join(parts), params)
     columns: list[Sequence[Any]] = list(zip(*rows, strict=True)) if rows else []
     columns = columns or [() for _ in _DOCUMENT_COLUMNS]
@@ -212,7 +252,7 @@ def document_table(table: Callable[[str], Any], kinds: Sequence[str] | None = No
             rows.filter(text.notnull() & (text.strip() != "")).select(
                 document_kind=ibis.literal(kind),
                 document_id=rows[source.id_column].cast("string"),
-                text=text,
+                text=document_text_column(rows, source),
                 at=rows[source.time_column],
                 nps=nps,
                 document_source=origin,

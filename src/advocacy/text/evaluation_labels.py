@@ -50,6 +50,7 @@ from advocacy.ingest.label_columns import (
     sentiment_label,
     values_by_count,
 )
+from advocacy.ingest.title_columns import TITLE_FIELD, titled_text
 from advocacy.text.sentiment import SENTIMENTS
 
 if TYPE_CHECKING:
@@ -288,6 +289,11 @@ def file_labels(
             f"are left out{_broken_lines(raw.broken)}"
         )
     texts = adapted.rows.column(text_column).to_pylist()
+    title_column = adapted.fields.get(TITLE_FIELD) if text is None else None
+    if title_column is not None:
+        # Read as the workspace reads an imported review: its title, then its text.
+        titles = adapted.rows.column(title_column).to_pylist()
+        texts = [titled_text(value, title) for value, title in zip(texts, titles, strict=True)]
     kept_texts, kept_labels = [], []
     left_out: Counter[str] = Counter({UNREADABLE: len(raw.broken)})
     for value, label, reason in zip(texts, found, why, strict=True):

@@ -156,7 +156,9 @@ def _text_columns(table_name: str) -> tuple[str, ...]:
     normal = _normal(table_name)
     kind = TABLE_KINDS.get(normal)
     if kind is not None:
-        return (DOCUMENT_SOURCES[kind].text_column,)
+        source = DOCUMENT_SOURCES[kind]
+        # A title is free text too: "Refund for Jane Doe, 07700 900123" is redacted as a text is.
+        return (source.text_column, *((source.title_column,) if source.title_column else ()))
     return ("value",) if normal == "quarantine" else ()
 
 

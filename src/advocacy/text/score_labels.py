@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from advocacy.text.calibration import CalibratedSentiment, label_from_scores
-from advocacy.text.documents import WHITESPACE, sql_has_text
+from advocacy.text.documents import (
+    DOCUMENT_SOURCES,
+    WHITESPACE,
+    document_text_column,
+    sql_document_text,
+    sql_has_text,
+)
 from advocacy.text.mention_scales import mention_scales, scales_of
 from advocacy.text.non_answers import is_non_answer
 from advocacy.text.text_model import STATIC
@@ -73,6 +79,7 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
     """
     text = responses.comment
     scored = responses.filter(text.notnull() & (text.strip() != ""))
+    scored = scored.mutate(comment=document_text_column(scored, DOCUMENT_SOURCES["response"]))
     columns = [
         "response_id", "comment", "nps", "csat", "csat_scale_min", "csat_scale_max",
         "ces", "ces_scale_min", "ces_scale_max",
@@ -109,8 +116,13 @@ def score_labels(responses: Any, items: Any = None, mentions: Any = None) -> Lab
     written = mentions.text
     reviews = mentions.filter(
         mentions.rating.notnull() & written.notnull() & (written.strip() != "")
-    ).select(mention_id=mentions.mention_id.cast("string"), text=written, rating=mentions.rating,
-             source=mentions.source)  # fmt: skip
+    )
+    reviews = reviews.select(
+        mention_id=reviews.mention_id.cast("string"),
+        text=document_text_column(reviews, DOCUMENT_SOURCES["mention"]),
+        rating=reviews.rating,
+        source=reviews.source,
+    )
     found.update(_mention_labels(reviews.to_pandas().itertuples(index=False), scales))
     return found
 
@@ -203,8 +215,9 @@ def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
     as :func:`score_labels` selects them, ordered as it reads them (by response, then item,
     nulls last)."""
     names = ", ".join("?" for _ in OVERALL_RATING_ITEMS)
+    text, text_params = sql_document_text(db, DOCUMENT_SOURCES["response"])
     rows = db.fetchall(
-        "SELECT CAST(r.response_id AS TEXT), r.comment, r.nps, r.csat, r.csat_scale_min, "
+        f"SELECT CAST(r.response_id AS TEXT), {text}, r.nps, r.csat, r.csat_scale_min, "
         "r.csat_scale_max, r.ces, r.ces_scale_min, r.ces_scale_max, o.value, o.scale_min, "
         "o.scale_max, o.item FROM responses r LEFT JOIN (SELECT CAST(response_id AS TEXT) AS "
         "item_response, item, value, scale_min, scale_max FROM response_items WHERE kind = "
@@ -212,7 +225,7 @@ def _scored_rows(db: Database) -> list[tuple[Any, ...]]:
         f"o.item_response WHERE {sql_has_text(db, 'r.comment')} "
         "AND (r.nps IS NOT NULL OR r.csat IS NOT NULL OR r.ces IS NOT NULL "
         "OR o.value IS NOT NULL)",
-        [*OVERALL_RATING_ITEMS, WHITESPACE],
+        [*text_params, *OVERALL_RATING_ITEMS, WHITESPACE],
     )
     rows.sort(key=lambda row: (row[0], row[-1] is None, row[-1] or ""))
     return [row[:-1] for row in rows]
@@ -227,10 +240,11 @@ def _workspace_score_labels(db: Database) -> Labels:
             "GROUP BY source"
         )
     )
+    text, text_params = sql_document_text(db, DOCUMENT_SOURCES["mention"])
     reviews = db.fetchall(
-        "SELECT CAST(mention_id AS TEXT), text, rating, source FROM mentions WHERE rating IS "
+        f"SELECT CAST(mention_id AS TEXT), {text}, rating, source FROM mentions WHERE rating IS "
         f"NOT NULL AND {sql_has_text(db, 'text')}",
-        [WHITESPACE],
+        [*text_params, WHITESPACE],
     )
     found.update(_mention_labels(reviews, scales))
     return found

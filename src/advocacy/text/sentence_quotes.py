@@ -55,6 +55,7 @@ from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
     DOCUMENT_SOURCES,
     chosen_documents,
+    document_text_column,
     only_chosen,
     text_hash,
 )
@@ -192,7 +193,7 @@ def _texts(
         analysed = features.filter(features.document_kind == kind)
         rows = (
             documents.filter(key.isin(ids))
-            .select(document_id=key, text=documents[source.text_column])
+            .select(document_id=key, text=document_text_column(documents, source))
             .join(analysed.select("document_id", "text_hash", "language"), "document_id")
             .to_pyarrow()
             .to_pylist()

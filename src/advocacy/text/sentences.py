@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from advocacy.errors import UsageError
 from advocacy.store.connection import Database
 from advocacy.text.calibration import CalibratedSentiment
-from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds
+from advocacy.text.documents import DOCUMENT_SOURCES, check_kinds, sql_document_text
 from advocacy.text.sentiment import reading_sentiment, sentence_spans
 from advocacy.text.text_model import STATIC, Reading, text_model
 
@@ -234,9 +234,10 @@ def sentence_rows(db: Database, kind: str, document_id: str) -> list[dict[str, A
     from advocacy.text.pii import Redactor
 
     source = DOCUMENT_SOURCES[check_kinds([kind])[0]]
+    text_sql, text_params = sql_document_text(db, source)
     found = db.fetchone(
-        f"SELECT {source.text_column} FROM {source.table} WHERE {source.id_column} = ?",
-        [document_id],
+        f"SELECT {text_sql} FROM {source.table} WHERE {source.id_column} = ?",
+        [*text_params, document_id],
     )
     if found is None or found[0] is None:
         return []

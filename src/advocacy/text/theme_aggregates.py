@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from advocacy.errors import UsageError
+from advocacy.text.documents import DOCUMENT_SOURCES, document_text_column
 from advocacy.text.non_answers import MAX_LENGTH, non_answer_mask
 from advocacy.text.themes import theme_impact, theme_share_impact
 
@@ -94,7 +95,8 @@ def theme_patterns(
     chosen = list(themes)
     import ibis
 
-    comment = responses.comment.cast("string")
+    # What the answer reads as (its title, then its comment): "commented" as text analysis says.
+    comment = document_text_column(responses, DOCUMENT_SOURCES["response"]).cast("string")
     short = comment.isnull() | (comment.strip().length() <= CHECKED_LENGTH)
     if outcome == "nps":
         valid, score = responses.nps.notnull(), responses.nps.cast("int64")

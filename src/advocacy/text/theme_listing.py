@@ -22,9 +22,11 @@ import pandas as pd
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 from advocacy.text.documents import (
+    DOCUMENT_SOURCES,
     check_kinds,
     chosen_documents,
     document_table,
+    document_text_column,
     only_chosen,
     text_hash,
 )
@@ -170,7 +172,7 @@ def theme_effects(
         document_kind=ibis.literal("response"),
         document_id=answers.response_id.cast("string"),
         nps=answers.nps,
-        comment=answers.comment,
+        comment=document_text_column(answers, DOCUMENT_SOURCES["response"]),
     )
     responses = only_chosen(answers, chosen).select("document_id", "nps", "comment").to_pandas()
     if len(responses) < 10 or not len(links):
@@ -209,7 +211,7 @@ def _outcome_impact(
             document_kind=ibis.literal("response"),
             document_id=answers.response_id.cast("string"),
             hit=parts["hits"].ifelse(1.0, 0.0),
-            comment=answers.comment,
+            comment=document_text_column(answers, DOCUMENT_SOURCES["response"]),
         )
         frame = only_chosen(scored, chosen).select("document_id", "hit", "comment").to_pandas()
         if len(frame) < 10:

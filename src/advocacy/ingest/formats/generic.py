@@ -122,7 +122,7 @@ def survey_adapted(
         wordings=wordings,
         available=[
             name
-            for name in (recommend, "csat", "ces", "comment")
+            for name in (recommend, "csat", "ces", "comment", "title")
             if name in kind.field_names and name not in fields
         ],
         recommend_field=recommend,

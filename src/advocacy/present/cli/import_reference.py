@@ -206,7 +206,9 @@ recognises survey-tool exports (Qualtrics, SurveyMonkey, Typeform, Google Forms,
 maps columns named as canonical fields (ignoring case, spaces and hyphens), and for survey
 answers recognises NPS, CSAT, CES, rating items and the comment from each question's wording
 and values; for mentions and notes (reviews, posts, interview notes) it recognises the column
-holding what was written ("Review Text", "review_comment_message", "Rezension"), a mention's
+holding what was written ("Review Text", "review_comment_message", "Rezension"), its title
+("Title", "review_comment_title", "Headline": a survey answer's too), which text analysis
+reads before the text (a row with a title and no text keeps its title as its text), a mention's
 star rating ("Stars", "review_score", "5 von 5 Sternen"), when it was written
 ("review_creation_date", "tweet_created"; month names in English, German, French, Spanish,
 Portuguese, Italian, Dutch and Indonesian) and its own id ("tweet_id", "reviewId", when
