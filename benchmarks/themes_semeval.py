@@ -170,6 +170,21 @@ def scores(
     )
 
 
+def written_taxonomy(name: str, form: str) -> Taxonomy:
+    """Set ``name``'s taxonomy as written, each theme keeping the keywords of ``form``
+    (:data:`KEYWORDS`: all, the first three, or none)."""
+    written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
+    kept = KEYWORDS[form]
+    return Taxonomy(
+        tuple(
+            TaxonomyTheme(
+                t.name, t.description, t.keywords[:kept] if kept is not None else t.keywords
+            )
+            for t in written.themes
+        )
+    )
+
+
 def predictions(
     data: Path,
     name: str,
@@ -184,16 +199,7 @@ def predictions(
 ) -> tuple[list[set[str]], list[set[str]]]:
     """(predicted, gold) themes per sentence of one set, as :func:`scores` scores them."""
     rows = read_sentences(data / FILES[(name, split)], entity_only=name in ENTITY_LEVEL)
-    written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
-    kept = KEYWORDS[form]
-    taxonomy = Taxonomy(
-        tuple(
-            TaxonomyTheme(
-                t.name, t.description, t.keywords[:kept] if kept is not None else t.keywords
-            )
-            for t in written.themes
-        )
-    )
+    taxonomy = written_taxonomy(name, form)
     texts = [text for text, _ in rows]
     extra: dict[str, Any] = {} if vague_margin is None else {"vague_margin": vague_margin}
     assigned = assign_themes(
@@ -228,16 +234,8 @@ def meaning_precision(data: Path) -> None:
         if split != "train":
             continue
         rows = read_sentences(data / FILES[(name, split)], entity_only=name in ENTITY_LEVEL)
-        written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
-        for form, kept in KEYWORDS.items():
-            taxonomy = Taxonomy(
-                tuple(
-                    TaxonomyTheme(
-                        t.name, t.description, t.keywords[:kept] if kept is not None else t.keywords
-                    )
-                    for t in written.themes
-                )
-            )
+        for form in KEYWORDS:
+            taxonomy = written_taxonomy(name, form)
             gold = [themes for _, themes in rows]
             assigned = assign_themes(
                 [text for text, _ in rows], taxonomy, embedder=default_embedder()
@@ -406,16 +404,8 @@ def name_words(data: Path) -> None:
         pieces = cut_sentences(
             [text for text, _ in read_sentences(data / path, entity_only=name in ENTITY_LEVEL)]
         ).pieces
-        for form, kept in KEYWORDS.items():
-            written = load_taxonomy(TAXONOMIES / TAXONOMY[name])
-            taxonomy = Taxonomy(
-                tuple(
-                    TaxonomyTheme(
-                        t.name, t.description, t.keywords[:kept] if kept is not None else t.keywords
-                    )
-                    for t in written.themes
-                )
-            )
+        for form in KEYWORDS:
+            taxonomy = written_taxonomy(name, form)
             named = [
                 (column, word)
                 for column, seeds in enumerate(seed_keywords(taxonomy, described=False))
