@@ -24,6 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import UsageError
+# What Ibis's ``strip`` and :func:`sql_has_text` take off a text's ends (ASCII white space).
 from advocacy.ingest.title_columns import WHITESPACE as WHITESPACE
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
@@ -115,9 +116,6 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("document_source", pa.string()),
     ]
 )
-#: What Ibis's ``strip`` (and :func:`sql_has_text`) takes off both ends of a text, ASCII
-#: whitespace, is :data:`advocacy.ingest.title_columns.WHITESPACE` (imported here as before).
-
 
 def sql_has_text(db: Database, column: str) -> str:
     """SQL that ``column`` holds something besides :data:`WHITESPACE`, in ``db``'s dialect, as
