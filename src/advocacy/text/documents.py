@@ -24,8 +24,7 @@ import pandas as pd
 import pyarrow as pa
 
 from advocacy.errors import UsageError
-# What Ibis's ``strip`` and :func:`sql_has_text` take off a text's ends (ASCII white space).
-from advocacy.ingest.title_columns import WHITESPACE as WHITESPACE
+from advocacy.ingest.title_columns import WHITESPACE as WHITESPACE  # what strip takes off
 from advocacy.store.connection import Database
 from advocacy.store.steady import steady_table
 
@@ -116,6 +115,7 @@ _DOCUMENT_COLUMNS = pa.schema(
         ("document_source", pa.string()),
     ]
 )
+
 
 def sql_has_text(db: Database, column: str) -> str:
     """SQL that ``column`` holds something besides :data:`WHITESPACE`, in ``db``'s dialect, as
